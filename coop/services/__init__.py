@@ -1,0 +1,1 @@
+"""Application services: take and return plain values, never aggregates."""
