@@ -1,0 +1,81 @@
+"""Members: the caller, the directory, and adding (and inviting) members."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import url_for
+
+from web.api import idempotency, paging
+from web.api.auth import caller_id
+from web.api.schemas.common import page_of
+from web.api.schemas.members import (
+    InvitationSchema,
+    InvitedMemberSchema,
+    MemberCardSchema,
+    MemberSchema,
+    MembersQuery,
+    NewMemberSchema,
+)
+from web.api.spec import Blueprint
+from web.auth import network
+
+bp = Blueprint("members", __name__, description="The calling member and the directory.")
+
+
+@bp.route("/me")
+@bp.response(200, MemberSchema)
+@bp.problems()
+def get_me() -> dict[str, Any]:
+    """Return the calling member."""
+    return network().members.get(caller_id())
+
+
+@bp.route("/members")
+@bp.arguments(MembersQuery, location="query", as_kwargs=True)
+@bp.response(200, page_of(MemberCardSchema))
+@bp.problems(404, 422)
+def list_members(circle: UUID | None, search: str, **args: Any) -> dict[str, Any]:
+    """List the current members by name, with their circles and open offers."""
+    return paging.body(network().directory.members(
+        paging.paging(args), circle_id=str(circle) if circle else None, search=search,
+        viewer=str(caller_id())))
+
+
+@bp.route("/members", methods=["POST"])
+@bp.arguments(NewMemberSchema)
+@bp.response(201, InvitedMemberSchema)
+@bp.problems(400, 403, 409, 422)
+def add_member(new: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Add a member and make their invitation link (stewards only)."""
+    net = network()
+    member_id = net.members.add(**new, by=caller_id())
+    link = _invitation(new["email"])
+    idempotency.conceal(["invitation_url"])
+    return ({**net.members.get(member_id), "invitation_url": link}, 201,
+            {"Location": url_for("api_members.get_member", id=member_id)})
+
+
+@bp.route("/members/<uuid:id>")
+@bp.response(200, MemberSchema)
+@bp.problems(404)
+def get_member(id: UUID) -> dict[str, Any]:
+    """Return one member."""
+    return network().members.get(id)
+
+
+@bp.route("/members/<uuid:id>/invitation", methods=["POST"])
+@bp.response(201, InvitationSchema)
+@bp.problems(403, 404, 409, 422)
+def invite_member(id: UUID) -> dict[str, Any]:
+    """Make a new invitation link for a member, replacing unused ones (stewards only)."""
+    member = network().members.get(id)
+    link = _invitation(member["email"])
+    idempotency.conceal(["invitation_url"])
+    return {"member_id": member["id"], "invitation_url": link}
+
+
+def _invitation(email: str) -> str:
+    token = network().accounts.invite(email, by=caller_id())
+    return url_for("accounts.invitation", token=token, _external=True)

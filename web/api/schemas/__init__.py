@@ -1,0 +1,1 @@
+"""The marshmallow schemas of the JSON API: one module per group of resources."""

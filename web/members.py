@@ -1,0 +1,80 @@
+"""Member pages: one's own profile, another member's page, and invitations."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from domain.errors import InvalidValue, NotFound, StateConflict
+from web.auth import is_steward, member_id, network, sign_in_required
+from web.forms import Form
+from web.schemas import InviteSchema, ProfileSchema
+
+bp = Blueprint("members", __name__)
+
+
+@bp.get("/profile")
+@sign_in_required
+def me() -> Response:
+    """Go to the signed-in member's own page."""
+    return redirect(url_for("members.show", member_ref=member_id()))
+
+
+@bp.get("/members/<uuid:member_ref>")
+@sign_in_required
+def show(member_ref: UUID) -> str:
+    """Show one member's profile, with their circles and open offers."""
+    member = network().members.get(member_ref)
+    card = network().directory.member(member_ref, viewer=str(member_id()))
+    return render_template("members/show.html", member=member, card=card)
+
+
+@bp.get("/profile/edit")
+@sign_in_required
+def edit() -> str:
+    """Show the form to edit one's own profile."""
+    member = network().members.get(member_id())
+    return render_template("members/edit.html", form=Form(ProfileSchema(), member))
+
+
+@bp.post("/profile/edit")
+@sign_in_required
+def update() -> Response | tuple[str, int]:
+    """Save one's own profile."""
+    form = Form(ProfileSchema(), request.form)
+    if form.validate():
+        try:
+            network().members.update_profile(member_id(), by=member_id(), **form.data)
+        except InvalidValue as error:
+            form.fail(error)
+        else:
+            flash("Your profile is saved.")
+            return redirect(url_for("members.me"))
+    return render_template("members/edit.html", form=form), form.status
+
+
+@bp.get("/members/invite")
+@sign_in_required
+def invite() -> str:
+    """Show the form a steward uses to invite a member."""
+    if not is_steward():
+        abort(403)
+    return render_template("members/invite.html", form=Form(InviteSchema()))
+
+
+@bp.post("/members/invite")
+@sign_in_required
+def send_invitation() -> tuple[str, int] | str:
+    """Make a one-time invitation link for a member (stewards only)."""
+    form = Form(InviteSchema(), request.form)
+    if form.validate():
+        try:
+            token = network().accounts.invite(form.data["email"], by=member_id())
+        except (InvalidValue, NotFound, StateConflict) as error:
+            form.fail(error)  # a refusal of a non-steward gets the 403 page instead
+        else:
+            link = url_for("accounts.invitation", token=token, _external=True)
+            return render_template("members/invited.html", email=form.data["email"], link=link)
+    return render_template("members/invite.html", form=form), form.status
