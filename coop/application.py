@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
@@ -25,6 +27,14 @@ from domain.member import Member
 
 A = TypeVar("A", bound=CoopAggregate)
 T = TypeVar("T")
+
+# A retryable command is re-decided this many times after losing a race. Writers
+# that collide once tend to collide again in lockstep, so each retry first waits a
+# random, growing moment (up to 10, 20, 40, 80 ms): a handful of members changing
+# one thing at once all get through, and a hopeless race still ends in well
+# under a second with ConcurrentChange.
+RETRY_ATTEMPTS = 5
+RETRY_BACKOFF_SECONDS = 0.01
 
 # What the store raises when it cannot be used at all. The SQLite driver's own
 # DatabaseError ("file is not a database") escapes the library while it connects.
@@ -131,13 +141,14 @@ class CoopApplication(Application[UUID]):
         """Run ``work`` (load, decide, save); after a lost race re-run it on fresh
         state when ``retry`` says re-deciding cannot surprise the member, that is
         for idempotent or commutative commands. Otherwise the race is an error."""
-        attempts = 3 if retry else 1
+        attempts = RETRY_ATTEMPTS if retry else 1
         for attempt in range(attempts):
             try:
                 return work()
             except ConcurrentChange:
                 if attempt == attempts - 1:
                     raise
+                time.sleep(random.uniform(0, RETRY_BACKOFF_SECONDS * 2**attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def change(self, kind: type[A], aggregate_id: UUID | str, what: str,
