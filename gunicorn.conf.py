@@ -48,6 +48,14 @@ def on_starting(server):  # noqa: ANN001 - gunicorn's hook signature
         sys.exit(1)
 
 
+def post_worker_init(worker):  # noqa: ANN001 - gunicorn's hook signature
+    """The app's own log lines (a 503, a refused idempotent retry) go to the error log
+    with the same request id as the access log line."""
+    from web.logs import log_to_stderr
+
+    log_to_stderr()
+
+
 def worker_exit(server, worker):  # noqa: ANN001 - gunicorn's hook signature
     """Close the worker's database connections when it stops."""
     app = getattr(worker, "wsgi", None)
