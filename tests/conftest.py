@@ -13,11 +13,21 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from coop.bootstrap import Network, build
 from coop.config import Settings
 
 POSTGRES_URL_VAR = "COOP_TEST_DATABASE_URL"
+
+# Property tests judge behaviour, not speed: on a busy shared machine a slow example
+# is no failure. Under CI (.ci/run sets CI) they draw the same examples every run, so
+# a landing never hangs on the luck of the draw; locally they explore afresh.
+hypothesis_settings.register_profile(
+    "coop", deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")))
+hypothesis_settings.load_profile("coop")
 
 
 def postgres_url() -> str | None:
