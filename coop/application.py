@@ -6,6 +6,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -43,6 +44,18 @@ _UNREACHABLE = (OperationalError, InterfaceError, sqlite3.DatabaseError)
 # Aggregates whose event lists grow for as long as the network lives.
 SNAPSHOT_EVERY = 50
 
+# PostgreSQL down (restarting, failing over): the library tries each statement 10
+# times, 0.2 s apart, and each try waited for a pooled connection as long as the
+# connect timeout (5 s), so one statement held a web worker for 20-50 s (past
+# gunicorn's timeout) instead of answering 503. Half a second a try bounds it at ~7 s.
+POOL_WAIT_SECONDS = 0.5
+# The pool reconnects in the background after pauses that double (1, 2, 4 ... s) for
+# up to five minutes, so after a 15 s outage the store stayed out of reach ~12 s more.
+# Giving a failing reconnection up after a second lets the next statement start a
+# fresh one: the store is back as soon as the server is
+# (tests/integration/test_postgres_restart.py).
+RECONNECT_GIVE_UP_SECONDS = 1.0
+
 
 class StoreNotInitialised(CoopError):
     """The event store has no tables yet."""
@@ -50,6 +63,18 @@ class StoreNotInitialised(CoopError):
 
 class StoreUnavailable(CoopError):
     """The database is busy or unreachable; trying again later may work."""
+
+
+class SaveUncertain(StoreUnavailable):
+    """The database went away while a change was being saved and could not be asked
+    afterwards whether it was: it may or may not have been recorded."""
+
+
+# Saves in this context (a request's thread) that recorded a change, or may have
+# (SaveUncertain). A request that saved and then failed (reading the result back when
+# the database went away) keeps its Idempotency-Key reserved, so that a retry cannot
+# record the change a second time (web/api/idempotency.py).
+saves_made: ContextVar[int] = ContextVar("coop_saves_made", default=0)
 
 
 class CoopApplication(Application[UUID]):
@@ -75,6 +100,7 @@ class CoopApplication(Application[UUID]):
                 )
         try:
             super().__init__(env=settings.event_store_env(create_tables=create_tables))
+            self._fail_fast_while_down()
         except _UNREACHABLE as error:
             raise StoreUnavailable(f"cannot reach the event store: {_first_line(error)}") from None
         except ProgrammingError as error:
@@ -88,6 +114,13 @@ class CoopApplication(Application[UUID]):
             except CoopError:
                 self.close()  # give back the connections opened so far
                 raise
+
+    def _fail_fast_while_down(self) -> None:
+        """Tune the PostgreSQL connection pool (see POOL_WAIT_SECONDS)."""
+        if self.settings.backend == "postgres":
+            pool = self.recorder.datastore.pool  # type: ignore[attr-defined]
+            pool.timeout = POOL_WAIT_SECONDS
+            pool.reconnect_timeout = RECONNECT_GIVE_UP_SECONDS
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -107,16 +140,58 @@ class CoopApplication(Application[UUID]):
                 ) from None
             raise StoreUnavailable(f"cannot reach the event store: {_first_line(error)}") from None
 
+    def _record(self, processing_event: Any) -> Any:
+        """Record the events; when the connection broke around the commit, ask the
+        store whether they landed before calling the save failed.
+
+        PostgreSQL may commit a transaction whose answer is then lost (the server
+        restarting). The library tries the insert again on a new connection: that
+        finds its own events there (IntegrityError), or finds the server still down.
+        Either way the change was recorded, and saying "nothing was saved" would let
+        the member (or a retry with the same Idempotency-Key) record it twice.
+        """
+        try:
+            return super()._record(processing_event)
+        except (IntegrityError, OperationalError, InterfaceError):
+            if self.settings.backend != "postgres" or not processing_event.events:
+                raise  # SQLite's answer is never lost: an error means nothing was written
+            if not self._landed(processing_event.events[0]):
+                raise
+        # One transaction held all the events: the first one there means all are.
+        if self.repository.cache and not self.repository.fastforward:
+            for aggregate_id, aggregate in processing_event.aggregates.items():
+                self.repository.cache.put(aggregate_id, aggregate)
+        return []
+
+    def _landed(self, event: Any) -> bool:
+        """Return whether ``event`` is in the store as this process saved it (not
+        another writer's event at the same version); SaveUncertain if the store
+        cannot be asked (the library waits up to ~7 s for it to come back)."""
+        mine = self.mapper.to_stored_event(event)
+        try:
+            found = self.recorder.select_events(
+                mine.originator_id, gt=mine.originator_version - 1,
+                lte=mine.originator_version)
+        except (OperationalError, InterfaceError) as error:
+            saves_made.set(saves_made.get() + 1)
+            raise SaveUncertain(
+                "the database went away while this was being saved, so it may or may "
+                f"not have been recorded: check before doing it again ({_first_line(error)})"
+            ) from None
+        return bool(found) and found[0].topic == mine.topic and found[0].state == mine.state
+
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Save pending events; a lost optimistic-concurrency race is a domain error."""
         try:
-            return super().save(*objs, **kwargs)
+            recordings = super().save(*objs, **kwargs)
         except IntegrityError:
             raise ConcurrentChange(
                 "someone else changed this at the same moment; nothing was saved, try again"
             ) from None
         except (OperationalError, InterfaceError) as error:
             raise StoreUnavailable(f"the event store is busy or unreachable: {_first_line(error)}") from None
+        saves_made.set(saves_made.get() + 1)
+        return recordings
 
     def load(self, kind: type[A], aggregate_id: UUID | str, what: str) -> A:
         """Return the aggregate of that kind, or NotFound naming ``what`` it is."""

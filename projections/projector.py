@@ -39,6 +39,18 @@ class ProjectionFailed(CoopError):
     """A projection could not take a batch of events: a bug, named with its position."""
 
 
+def outdated(projection: Projection, stored: int) -> str:
+    """Say what to do about a read model stored at version ``stored``."""
+    if stored > projection.version:  # rebuilding it would undo the newer Coop's work
+        return (f"the read model '{projection.name}' was built by a newer Coop (version "
+                f"{stored}, this one knows {projection.version}): upgrade Coop on this host "
+                f"(or, to go back to this version, run 'coop projections rebuild "
+                f"{projection.name}')")
+    return (f"the read model '{projection.name}' is at version {stored} and this Coop needs "
+            f"{projection.version}: run 'coop init' (or 'coop projections rebuild "
+            f"{projection.name}') to upgrade")
+
+
 def process(projection: Projection, batch: Batch, tx: Tx) -> None:
     """Run ``projection`` over ``batch``; a failure names the projection and position."""
     try:
@@ -46,6 +58,11 @@ def process(projection: Projection, batch: Batch, tx: Tx) -> None:
     except CoopError:
         raise
     except Exception as error:
+        if tx.store.is_transient(error):
+            # The database went away mid-batch (a restart), not a bug of the projection:
+            # the store's transaction makes it ReadModelsUnavailable, and the projector
+            # waits for the next poll instead of stopping.
+            raise
         raise ProjectionFailed(
             f"the read model '{projection.name}' could not take the events after log "
             f"position {batch.start} ({type(error).__name__}: {error}); nothing of that "
@@ -158,9 +175,7 @@ class Projector:
     def position(self, projection: Projection) -> int:
         version, position = self.tracking(projection)
         if version != projection.version:
-            raise ProjectionOutdated(
-                f"the read model '{projection.name}' was built by another version of Coop: "
-                f"run 'coop projections rebuild {projection.name}'")
+            raise ProjectionOutdated(outdated(projection, version))
         return position
 
     def set_position(self, tx: Tx, projection: Projection, start: int, end: int) -> None:
@@ -239,19 +254,19 @@ class Projector:
             if leader is not None and mine != active:
                 active = mine
                 report(f"active for: {', '.join(mine)}" if mine else
-                       "standing by: another projector holds every projection")
+                       "standing by: another projector holds every projection "
+                       "(or the database is out of reach)")
             if tick is not None and TICK in mine:
                 tick()
             names = [n for n in mine if n != TICK]
             try:
                 done = self.catch_up(names, stop=stop) if names else {}
-            except ReadModelsUnavailable as error:
-                report(f"waiting: {error}")  # busy or restarting: the next poll may work
-            else:
                 for name, count in done.items():
-                    if count:
+                    if count:  # (reading the position may meet the database gone, too)
                         report(f"{name}: wrote {count} events, now at position "
                                f"{self.position(self.projection(name))}")
+            except ReadModelsUnavailable as error:
+                report(f"waiting: {error}")  # busy or restarting: the next poll may work
             wait(poll_interval, stop)
 
     # -- status -------------------------------------------------------------------

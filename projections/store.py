@@ -257,6 +257,12 @@ class ReadModelStore:
         first = (text.strip().splitlines() or [type(error).__name__])[0]
         return ReadModelsUnavailable(f"the read models are busy or unreachable: {first}")
 
+    def is_transient(self, error: BaseException) -> bool:
+        """Return whether ``error`` is the database going away or busy, not a bug."""
+        if self.dialect == "postgres":
+            return isinstance(error, self._pg.OperationalError)
+        return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
     def is_conflict(self, error: BaseException) -> bool:
         if self.dialect == "postgres":
             return isinstance(error, self._pg.IntegrityError)

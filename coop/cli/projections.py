@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import click
+from eventsourcing.persistence import InterfaceError, OperationalError
 
 from coop.bootstrap import Network
 from coop.cli.common import network
@@ -90,8 +91,11 @@ def _close_due_proposals(net: Network) -> None:
     """Close the proposals whose closing time has passed, whether or not anyone looks."""
     try:
         done = net.proposals.close_due()
-    except CoopError as error:  # the store is busy: the next poll tries again
-        _report(f"closing due proposals: {error}")
+    except (CoopError, OperationalError, InterfaceError) as error:
+        # The store is busy or down (finding the open proposals reads the log itself,
+        # so a restart surfaces as the library's own error): the next poll tries again.
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        _report(f"closing due proposals: {first}")
         return
     for proposal in done["closed"]:
         _report(f"closed proposal '{proposal['title']}': {proposal['outcome']}")

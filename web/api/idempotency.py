@@ -4,7 +4,9 @@ Before the view runs, the key is reserved for the calling member (coop/accounts/
 idempotency.py); a retry of a request that succeeded gets the kept reply, with
 ``Idempotent-Replayed: true``, and nothing runs again. The same key with another
 request is refused (422); a retry arriving while the first copy still runs gets a 409
-with Retry-After. A request that failed wrote nothing, so its key is released.
+with Retry-After. A request that failed before saving wrote nothing, so its key is
+released; one that failed after its save (or while the database went away mid-save:
+SaveUncertain) keeps it reserved, so a retry is refused rather than run twice.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from flask import Response, g, request
 
 from coop.accounts.idempotency import OutcomeUnknown, Reply, StillRunning
+from coop.application import saves_made
 from domain.errors import CoopError
 from web.api.auth import caller_id
 from web.api.problem import invalid, problem
@@ -51,6 +54,7 @@ def reserve() -> Response | None:
     if reply is not None:
         return replayed(reply)
     g.idempotency = (member, key)
+    g.idempotency_saves = saves_made.get()
     return None
 
 
@@ -73,6 +77,11 @@ def remember(response: Response) -> Response:
             network().idempotency.keep(*held, Reply(
                 response.status_code, _kept_body(response), response.content_type,
                 response.headers.get("Location")))
+        elif saves_made.get() != g.pop("idempotency_saves", 0):
+            # A change was recorded (or may have been) before the request failed, e.g.
+            # reading it back when the database went away: the key stays reserved, so a
+            # retry is told so (409) rather than run a second time.
+            log.warning("kept an Idempotency-Key reserved: the failed request saved")
         else:
             network().idempotency.release(*held)
     except CoopError:
@@ -85,7 +94,7 @@ def remember(response: Response) -> Response:
 def release_unanswered(error: BaseException | None) -> None:
     """Release the key of a request that ended without a reply (teardown)."""
     held = g.pop("idempotency", None)
-    if held is not None:
+    if held is not None and saves_made.get() == g.pop("idempotency_saves", 0):
         try:
             network().idempotency.release(*held)
         except CoopError:
