@@ -82,22 +82,33 @@ class Network:
 def build(settings: Settings | None = None, *, create_tables: bool = False) -> Network:
     """Return the network's services for ``settings`` (default: from the environment).
 
-    Only ``coop init`` passes ``create_tables=True``; everything else expects the
-    store to exist and says so clearly when it does not.
+    Only ``coop init`` passes ``create_tables=True`` (create what is missing, bring
+    the account tables to this code's version); everything else expects the store
+    to exist at that version and says so clearly when it does not.
     """
     settings = settings or Settings.from_env()
     app = CoopApplication(settings, create_tables=create_tables)
     authority = Authority(app)
     ballot_box = BallotBox(settings)
-    if create_tables:
-        ballot_box.ensure_key()
     read_models = ReadModelStore(read_model_params(settings))
-    # Credentials live beside the log, in tables of their own (coop/accounts).
-    accounts = Accounts(settings, authority, create_tables=create_tables)
-    projector = Projector(app.recorder, app.mapper, read_models,
-                          [LedgerProjection(), audit_projection(ballot_box), *list_projections()])
-    if create_tables:
-        create_read_model_tables(read_models, projector.projections.values())
+    accounts: Accounts | None = None
+    try:
+        if create_tables:
+            ballot_box.ensure_key()
+        # Credentials live beside the log, in tables of their own (coop/accounts);
+        # coop init creates or upgrades them (coop/accounts/migrations.py).
+        accounts = Accounts(settings, authority, create_tables=create_tables)
+        projector = Projector(app.recorder, app.mapper, read_models,
+                              [LedgerProjection(), audit_projection(ballot_box),
+                               *list_projections()])
+        if create_tables:
+            create_read_model_tables(read_models, projector.projections.values())
+    except BaseException:
+        # A refused init (e.g. account tables from a newer Coop) leaves no connection open.
+        for opened in (accounts, read_models, app):
+            if opened is not None:
+                opened.close()
+        raise
     # Every ledger query first catches the ledger up: members read their own writes.
     ledger = LedgerQueries(read_models, catch_up=CatchingUp(projector, ["ledger"]))
     lists = list_queries(read_models, projector)

@@ -23,6 +23,7 @@ from coop.accounts.errors import (
     WeakPassword,
     WrongPassword,
 )
+from coop.accounts.migrations import Upgrade
 from coop.accounts.passwords import check_password, matches
 from coop.accounts.store import AccountStore, Cursor
 from coop.config import Settings
@@ -50,8 +51,14 @@ class Accounts:
     def __init__(self, settings: Settings, authority: Authority, *,
                  create_tables: bool = False, hasher: PasswordHasher | None = None) -> None:
         self.store = AccountStore(settings)
+        # What ``coop init`` did to the tables (None elsewhere: workers never touch them).
+        self.upgraded: Upgrade | None = None
         if create_tables:
-            self.store.create_tables()
+            try:
+                self.upgraded = self.store.upgrade()
+            except BaseException:
+                self.store.close()
+                raise
         self.authority = authority
         self.hasher = hasher or PasswordHasher()
         self.now: Callable[[], datetime] = _utc_now

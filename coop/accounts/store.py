@@ -10,6 +10,7 @@ the epoch (UTC), so one set of statements serves both backends.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -17,62 +18,26 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from coop.accounts import migrations
 from coop.application import StoreNotInitialised, StoreUnavailable
 from coop.config import Settings
 
 ACCOUNTS_FILE = "accounts.sqlite"
-TABLES = ("passwords", "sessions", "invitations", "failures", "tokens", "idempotency")
-
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS {passwords} (
-        member_id TEXT PRIMARY KEY,
-        password_hash TEXT NOT NULL,
-        changed_at DOUBLE PRECISION NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS {sessions} (
-        token_hash TEXT PRIMARY KEY,
-        member_id TEXT NOT NULL,
-        started_at DOUBLE PRECISION NOT NULL,
-        expires_at DOUBLE PRECISION NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS coop_accounts_sessions_member ON {sessions} (member_id)",
-    """CREATE TABLE IF NOT EXISTS {invitations} (
-        token_hash TEXT PRIMARY KEY,
-        member_id TEXT NOT NULL,
-        invited_by TEXT NOT NULL,
-        created_at DOUBLE PRECISION NOT NULL,
-        expires_at DOUBLE PRECISION NOT NULL,
-        accepted_at DOUBLE PRECISION)""",
-    "CREATE INDEX IF NOT EXISTS coop_accounts_invitations_member ON {invitations} (member_id)",
-    """CREATE TABLE IF NOT EXISTS {failures} (
-        scope TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        failed_at DOUBLE PRECISION NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS coop_accounts_failures_subject "
-    "ON {failures} (scope, subject, failed_at)",
-    # Personal API tokens (coop/accounts/tokens.py): only their SHA-256 is kept.
-    """CREATE TABLE IF NOT EXISTS {tokens} (
-        token_id TEXT PRIMARY KEY,
-        token_hash TEXT NOT NULL UNIQUE,
-        member_id TEXT NOT NULL,
-        name TEXT NOT NULL,
-        hint TEXT NOT NULL,
-        created_at DOUBLE PRECISION NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS coop_accounts_tokens_member ON {tokens} (member_id)",
-    # API requests sent with an Idempotency-Key, and their first reply
-    # (coop/accounts/idempotency.py).
-    """CREATE TABLE IF NOT EXISTS {idempotency} (
-        member_id TEXT NOT NULL,
-        idem_key TEXT NOT NULL,
-        fingerprint TEXT NOT NULL,
-        status INTEGER,
-        body TEXT,
-        content_type TEXT,
-        location TEXT,
-        created_at DOUBLE PRECISION NOT NULL,
-        PRIMARY KEY (member_id, idem_key))""",
-    "CREATE INDEX IF NOT EXISTS coop_accounts_idempotency_created ON {idempotency} (created_at)",
-)
+# "migrations" records which versions of these tables were applied (migrations.py).
+TABLES = ("passwords", "sessions", "invitations", "failures", "tokens", "idempotency",
+          "migrations")
+# How long ``coop init`` waits for another one migrating the same store.
+MIGRATION_LOCK_SECONDS = 60
 
 NOT_INITIALISED = "the account store has no tables: run 'coop init' first"
+
+# While PostgreSQL is down a request waits this long for a pooled connection, then is
+# a 503: waiting 5 s kept every web worker busy through an outage, so even a page read
+# queued for its 503 (tests/integration/test_postgres_restart.py). A failing
+# reconnection is given up after a second, so the next request tries afresh instead of
+# waiting out the pool's doubling pauses (as the event store's pool: coop/application.py).
+POOL_WAIT_SECONDS = 1.0
+RECONNECT_GIVE_UP_SECONDS = 1.0
 
 
 class Cursor:
@@ -102,6 +67,7 @@ class AccountStore:
         self.settings = settings
         self._pool: Any = None
         self._lock = threading.Lock()
+        self._checked = False  # the tables' version, once per process (check_version)
         if settings.backend == "postgres":
             schema = settings.postgres_params()["schema"]
             prefix = f'"{schema}".' if schema else ""
@@ -113,26 +79,88 @@ class AccountStore:
     def path(self) -> Path:
         return self.settings.data_dir / ACCOUNTS_FILE
 
-    def create_tables(self) -> None:
-        """Create the tables if they are missing; only ``coop init`` calls this."""
+    def upgrade(self) -> migrations.Upgrade:
+        """Create the tables, or bring them to this code's version; only ``coop init``
+        calls this. Safe to run again, and from several hosts at once."""
         if self.settings.backend == "sqlite":
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             with closing(sqlite3.connect(self.path)) as conn:
                 # WAL lets page views read while a sign-in writes.
                 conn.execute("PRAGMA journal_mode=WAL")
-        with self.transaction() as cur:
-            for statement in _SCHEMA:
-                cur.run(statement)
+        done = migrations.upgrade(self)
+        self._checked = True
+        return done
+
+    def check_version(self) -> None:
+        """Refuse (StoreNotInitialised) unless the tables are at this code's version.
+
+        Checked once per process, on first use: workers never create or change
+        tables, and an upgrade is followed by a restart of the workers. A refusal
+        is not remembered, so a worker recovers by itself once 'coop init' has run.
+        """
+        if not self._checked:
+            migrations.check(self)
+            self._checked = True
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
         """Yield a cursor; commit when the block ends, roll back if it raises."""
+        self.check_version()
+        with self.unchecked() as cur:
+            yield cur
+
+    @contextmanager
+    def unchecked(self) -> Iterator[Cursor]:
+        """A transaction without the version check (for the check itself)."""
         if self.settings.backend == "sqlite":
             with self._sqlite() as cur:
                 yield cur
         else:
             with self._postgres() as cur:
                 yield cur
+
+    @contextmanager
+    def migrating(self) -> Iterator[Cursor]:
+        """Yield a cursor in a transaction that holds the store to itself, for one
+        migration and its record: another ``coop init`` waits until it commits."""
+        if self.settings.backend == "postgres":
+            import psycopg
+
+            try:
+                with self._postgres() as cur:
+                    # PostgreSQL's DDL is transactional; the advisory lock (released
+                    # at commit) makes a second init wait, then find the migration
+                    # recorded.
+                    cur.run(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_SECONDS}s'")
+                    cur.run("SELECT pg_advisory_xact_lock(?)", [self._migration_lock_key()])
+                    yield cur
+            except psycopg.Error as error:
+                first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                raise StoreUnavailable(
+                    f"the account store could not be upgraded: {first}") from None
+            return
+        # Python's sqlite3 commits before DDL of its own accord unless it is told
+        # nothing: isolation_level=None and an explicit BEGIN IMMEDIATE, which also
+        # takes the write lock at once, keep the migration and its record together.
+        try:
+            with closing(sqlite3.connect(self.path, timeout=MIGRATION_LOCK_SECONDS,
+                                         isolation_level=None)) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Cursor(conn.cursor(), self.tables, "?")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise StoreUnavailable(
+                f"the account store could not be upgraded: {error}") from None
+
+    def _migration_lock_key(self) -> int:
+        """Return a signed 64-bit advisory-lock key, one per PostgreSQL schema."""
+        schema = self.settings.postgres_params()["schema"] or "public"
+        digest = hashlib.sha256(f"coop-accounts-migrations:{schema}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
 
     @contextmanager
     def _sqlite(self) -> Iterator[Cursor]:
@@ -174,7 +202,8 @@ class AccountStore:
                             "user": p["user"], "password": p["password"],
                             "connect_timeout": 5},
                     # Grows up to the configured pool size (COOP_DB_POOL_SIZE) under load.
-                    min_size=1, max_size=self.settings.pool_size, timeout=5, open=True,
+                    min_size=1, max_size=self.settings.pool_size, open=True,
+                    timeout=POOL_WAIT_SECONDS, reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
                 )
             return self._pool
 

@@ -4,11 +4,14 @@ A token is 32 random bytes behind the prefix ``coop_`` (so a leaked one is easy 
 recognise in a log or a repository scan). It is shown once, when it is made; the
 store keeps only its SHA-256, its name and a short hint of its first characters.
 Revoking deletes the row, so the very next request with the token is refused.
+When a token was last used is kept too, so a member can tell a live token from a
+forgotten one before revoking it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from coop.accounts.store import AccountStore
+from coop.application import StoreUnavailable
 from coop.services.authority import OPERATOR, Authority
 from domain.errors import NotAllowed, NotFound, StateConflict
 from domain.values import clean_text
@@ -27,6 +31,13 @@ MAX_TOKENS = 20
 DEFAULT_NAME = "API token"
 # Longer than any token we make: a header of megabytes is not worth hashing.
 _MAX_LENGTH = 100
+# A token's use is written at most once a minute. Writing on every API request
+# would turn every read into a write: on SQLite all workers share one writer, so
+# GETs would queue behind each other and behind sign-ins; on PostgreSQL each would
+# leave a dead row version behind. To the minute is all a member needs to see.
+LAST_USED_EVERY_SECONDS = 60
+
+log = logging.getLogger(__name__)
 
 
 def digest(token: str) -> str:
@@ -69,15 +80,18 @@ class Tokens:
         return made
 
     def list(self, member_id: UUID | str, *, by: UUID = OPERATOR) -> list[dict[str, Any]]:
-        """Return a member's tokens, newest first: id, name, hint and when made."""
+        """Return a member's tokens, newest first: id, name, hint, when made and when
+        last used (None: never, to the minute otherwise)."""
         member = self._owner(member_id, by, acting=False)
         with self.store.transaction() as cur:
-            rows = cur.rows("SELECT token_id, name, hint, created_at FROM {tokens} "
-                            "WHERE member_id = ? ORDER BY created_at DESC, token_id",
-                            [str(member)])
+            rows = cur.rows("SELECT token_id, name, hint, created_at, last_used_at "
+                            "FROM {tokens} WHERE member_id = ? "
+                            "ORDER BY created_at DESC, token_id", [str(member)])
         return [{"id": UUID(token_id), "name": name, "hint": hint,
-                 "created_at": datetime.fromtimestamp(at, timezone.utc)}
-                for token_id, name, hint, at in rows]
+                 "created_at": datetime.fromtimestamp(at, timezone.utc),
+                 "last_used_at": (None if used is None
+                                  else datetime.fromtimestamp(used, timezone.utc))}
+                for token_id, name, hint, at, used in rows]
 
     def revoke(self, token_id: UUID | str, *, by: UUID) -> None:
         """Revoke one of the acting member's tokens (the operator may revoke any)."""
@@ -98,8 +112,27 @@ class Tokens:
         if not token or not token.startswith(PREFIX) or len(token) > _MAX_LENGTH:
             return None
         with self.store.transaction() as cur:
-            row = cur.one("SELECT member_id FROM {tokens} WHERE token_hash = ?", [digest(token)])
-        return UUID(row[0]) if row else None
+            row = cur.one("SELECT token_id, member_id, last_used_at FROM {tokens} "
+                          "WHERE token_hash = ?", [digest(token)])
+        if row is None:
+            return None
+        token_id, member, last_used = row
+        now = self.now().timestamp()
+        if last_used is None or now - last_used >= LAST_USED_EVERY_SECONDS:
+            self._record_use(token_id, now)
+        return UUID(member)
+
+    def _record_use(self, token_id: str, now: float) -> None:
+        """Note that the token was used now, unless another request just did."""
+        try:
+            with self.store.transaction() as cur:
+                cur.run("UPDATE {tokens} SET last_used_at = ? WHERE token_id = ? "
+                        "AND (last_used_at IS NULL OR last_used_at <= ?)",
+                        [now, token_id, now - LAST_USED_EVERY_SECONDS])
+        except StoreUnavailable as error:
+            # The request needs only the token's owner, read above: a busy store
+            # should not refuse it for the sake of this note. The next use retries.
+            log.warning("could not note the use of API token %s: %s", token_id, error)
 
     def _owner(self, member_id: UUID | str, by: UUID, *, acting: bool = True) -> UUID:
         """Return the member whose tokens these are, if ``by`` may manage them."""
