@@ -7,7 +7,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import CoopAggregate
-from domain.errors import MemberHasLeft, RoleUnchanged
+from domain.errors import MemberAlreadyJoined, MemberHasLeft, RoleUnchanged
 from domain.values import clean_text, member_id_for, normalise_email
 
 STEWARD = "steward"
@@ -98,3 +98,18 @@ class Member(CoopAggregate):
     def _leave(self, *, reason: str, by: UUID) -> None:
         self.has_left = True
         self.roles = []
+
+    def rejoin(self, *, note: str = "", by: UUID) -> None:
+        """Welcome back a member who left: the same member, history and all.
+
+        Roles stay dropped (stewardship is granted again, deliberately), and the
+        circles they were in are not part of the member: the services end those
+        memberships on return, so each circle admits them again.
+        """
+        if not self.has_left:
+            raise MemberAlreadyJoined(f"{self.name} is already a member and has not left")
+        self._rejoin(note=clean_text(note, "note", max_length=500, required=False), by=by)
+
+    @event("Rejoined")
+    def _rejoin(self, *, note: str, by: UUID) -> None:
+        self.has_left = False

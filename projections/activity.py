@@ -72,7 +72,7 @@ class ActivityProjection(ByEvent):
     name = "activity"
     version = 1
     tables = (GIVES, REFERRALS, FEED)
-    events = (Member.Joined, Member.Left,
+    events = (Member.Joined, Member.Left, Member.Rejoined,
               Circle.Formed, Circle.MemberAdmitted, Circle.MandateGranted,
               Offer.Posted, Ask.Posted,
               Give.Recorded, Give.Confirmed, Give.Disputed, Give.Reversed,
@@ -94,6 +94,9 @@ class ActivityProjection(ByEvent):
 
     def _Member_Left(self, tx: Tx, pos: int, e: Any) -> None:
         self._feed(tx, pos, e, "member.left", actor=e.originator_id)
+
+    def _Member_Rejoined(self, tx: Tx, pos: int, e: Any) -> None:
+        self._feed(tx, pos, e, "member.rejoined", actor=e.originator_id)
 
     def _Circle_Formed(self, tx: Tx, pos: int, e: Any) -> None:
         # News of a new circle goes to the circle it sits under (or the network).

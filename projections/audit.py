@@ -81,6 +81,7 @@ CONCEALED: dict[str, tuple[str, ...]] = {
     "member.joined": ("email", "name", "business"),
     "member.profile_updated": ("name", "business", "about"),
     "member.left": ("reason",),
+    "member.rejoined": ("note",),
     "give.recorded": ("description",),
     "give.disputed": ("reason",),
     "give.reversed": ("reason",),

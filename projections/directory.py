@@ -62,7 +62,7 @@ class DirectoryProjection(ByEvent):
     version = 1
     tables = (MEMBERS, CIRCLES, MEMBERSHIPS, MANDATES)
     events = (Member.Joined, Member.ProfileUpdated, Member.RoleGranted, Member.RoleRevoked,
-              Member.Left, Circle.Formed, Circle.MemberAdmitted, Circle.MemberDeparted,
+              Member.Left, Member.Rejoined, Circle.Formed, Circle.MemberAdmitted, Circle.MemberDeparted,
               Circle.MandateGranted)
 
     # -- members --------------------------------------------------------------------
@@ -93,6 +93,12 @@ class DirectoryProjection(ByEvent):
         tx.execute("UPDATE {directory_members} SET steward = 0, left_at = ?, left_position = ?, "
                    "position = ? WHERE member_id = ?",
                    (micros(e.timestamp), pos, pos, sid(e.originator_id)))
+
+    def _Member_Rejoined(self, tx: Tx, pos: int, e: Any) -> None:
+        # Listed again; no role comes back (as on the aggregate). When they left
+        # and came back is the member's page's to tell, from their own events.
+        tx.execute("UPDATE {directory_members} SET left_at = NULL, left_position = NULL, "
+                   "position = ? WHERE member_id = ?", (pos, sid(e.originator_id)))
 
     # -- circles --------------------------------------------------------------------
     def _Circle_Formed(self, tx: Tx, pos: int, e: Any) -> None:

@@ -32,7 +32,7 @@ __all__ = ["LedgerProjection", "LedgerQueries"]
 
 
 _CREATED = {Member.Joined, Give.Recorded, Referral.Made}
-_FETCHED = {Member.ProfileUpdated, Member.Left, Give.Confirmed, Give.Disputed, Give.Reversed,
+_FETCHED = {Member.ProfileUpdated, Member.Left, Member.Rejoined, Give.Confirmed, Give.Disputed, Give.Reversed,
             Referral.BusinessClosed}
 
 
@@ -40,7 +40,7 @@ class LedgerProjection(Projection):
     name = "ledger"
     version = 1
     tables = TABLES
-    events = (Member.Joined, Member.ProfileUpdated, Member.Left,
+    events = (Member.Joined, Member.ProfileUpdated, Member.Left, Member.Rejoined,
               Circle.Formed, Circle.MemberAdmitted, Circle.MemberDeparted,
               Give.Recorded, Give.Confirmed, Give.Disputed, Give.Reversed,
               Referral.Made, Referral.BusinessClosed)
@@ -82,6 +82,8 @@ class _Batch:
         self.ancestry: dict[str, list[str]] = {}
         self.open: dict[tuple[str, str], list[Any]] = {}  # (circle, member) -> membership
         self.memberships: dict[tuple[str, str, int], list[Any]] = {}
+        # member -> their stints in the network, oldest first (only members who came back)
+        self.stints: dict[str, list[list[Any]]] = {}
         self.gives: dict[str, list[Any]] = {}
         self.referrals: dict[str, list[Any]] = {}
         self.give_entries: list[tuple[Any, ...]] = []
@@ -92,7 +94,7 @@ class _Batch:
         self.closed: dict[tuple[str, str, int, str], list[int]] = {}
         self.handlers: dict[type, Callable[[int, Any], None]] = {
             Member.Joined: self.joined, Member.ProfileUpdated: self.profile_updated,
-            Member.Left: self.left, Circle.Formed: self.formed,
+            Member.Left: self.left, Member.Rejoined: self.rejoined, Circle.Formed: self.formed,
             Circle.MemberAdmitted: self.admitted, Circle.MemberDeparted: self.departed,
             Give.Recorded: self.recorded, Give.Confirmed: self.confirmed,
             Give.Disputed: self.disputed, Give.Reversed: self.reversed,
@@ -112,10 +114,17 @@ class _Batch:
         for kind, ids in wanted.items():
             wanted[kind] = [i for i in ids if i not in born]
         fetch = self.tx.fetch_in
+        comings_and_goings = wanted.get(Member.Left, []) + wanted.get(Member.Rejoined, [])
         for row in fetch(f"SELECT {', '.join(MEMBER_COLS)} FROM {{members}} "
                          "WHERE member_id IN ({keys})",
-                         wanted.get(Member.ProfileUpdated, []) + wanted.get(Member.Left, [])):
+                         wanted.get(Member.ProfileUpdated, []) + comings_and_goings):
             self.members[row[0]] = list(row)
+        for row in fetch(f"SELECT {', '.join(MEMBERSHIP_COLS)} FROM {{circle_members}} "
+                         "WHERE circle_id = ? AND member_id IN ({keys})",
+                         comings_and_goings, (NETWORK,)):
+            self.stints.setdefault(row[1], []).append(list(row))
+        for stints in self.stints.values():
+            stints.sort(key=lambda stint: stint[3])
         for row in fetch(f"SELECT {', '.join(GIVE_COLS)} FROM {{gives}} WHERE give_id IN ({{keys}})",
                          [g for cls in (Give.Confirmed, Give.Disputed, Give.Reversed)
                           for g in wanted.get(cls, [])]):
@@ -153,8 +162,34 @@ class _Batch:
         row[2], row[7] = e.name, pos
 
     def left(self, pos: int, e: Any) -> None:
-        row = self.members[_sid(e.originator_id)]
+        member_id = _sid(e.originator_id)
+        row = self.members[member_id]
         row[5], row[6], row[7] = micros(e.timestamp), pos, pos
+        stints = self.stints.get(member_id)
+        if stints:  # one who came back before: their current stint ends
+            current = stints[-1]
+            current[4], current[5] = row[5], pos
+            self._stint(current)
+
+    def rejoined(self, pos: int, e: Any) -> None:
+        """Back in the network: listed as a member again, and a stint begins.
+
+        Members who never came back have no stints (their row's joined_at and
+        left_at say it all), so the rows of a log without comings-back stay as
+        they always were. The first return also records the stint before it.
+        """
+        member_id = _sid(e.originator_id)
+        row = self.members[member_id]
+        stints = self.stints.setdefault(member_id, [])
+        if not stints:
+            stints.append(self._stint([NETWORK, member_id, row[3], row[4], row[5], row[6]]))
+        stints.append(self._stint([NETWORK, member_id, micros(e.timestamp), pos, None, None]))
+        row[5], row[6], row[7] = None, None, pos
+
+    def _stint(self, stint: list[Any]) -> list[Any]:
+        """Mark a network stint (a circle_members row of scope NETWORK) to be written."""
+        self.memberships[(stint[0], stint[1], stint[3])] = stint
+        return stint
 
     def formed(self, pos: int, e: Any) -> None:
         circle_id, parent = _sid(e.originator_id), _id(e.parent_id)

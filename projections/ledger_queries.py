@@ -130,8 +130,9 @@ class LedgerQueries(Reader):
         """Return one Activity per member eligible in the period, sorted by member id.
 
         Eligible: members of the circle at any time in the period (of the network when
-        ``circle_id`` is None) who had not left the network before it started. Dates
-        are inclusive UTC days.
+        ``circle_id`` is None) who were in the network at some time in it: not gone
+        before it started, nor away for all of it between leaving and coming back.
+        Dates are inclusive UTC days.
         """
         lo, hi = _period(period_start, period_end)
         with self._read() as tx:
@@ -195,7 +196,7 @@ class LedgerQueries(Reader):
         if scope == NETWORK:
             rows = tx.fetchall(f"SELECT member_id FROM {{members}} WHERE {before} AND {after}",
                                bounds)
-            return {r[0] for r in rows}
+            return {r[0] for r in rows} - self._away(tx, lo, hi)
         where, params = ["circle_id = ?"], [scope]
         if hi is not None:
             where.append("admitted_at < ?")
@@ -210,7 +211,24 @@ class LedgerQueries(Reader):
         gone = {r[0] for r in tx.fetch_in(
             "SELECT member_id FROM {members} WHERE left_at < ? AND member_id IN ({keys})",
             sorted(admitted), (lo,))}
-        return admitted - gone
+        return admitted - gone - self._away(tx, lo, hi)
+
+    def _away(self, tx: Tx, lo: int | None, hi: int | None) -> set[str]:
+        """Return members who came back at some time but were away for all of [lo, hi).
+
+        Only members who came back have stints in the network (rows of scope NETWORK
+        in circle_members); for the others joined_at and left_at say it all. With no
+        ``lo`` everyone who joined before ``hi`` counts, away or not.
+        """
+        if lo is None:
+            return set()
+        present: dict[str, bool] = {}
+        for member_id, start, end in tx.fetchall(
+                "SELECT member_id, admitted_at, departed_at FROM {circle_members} "
+                "WHERE circle_id = ?", (NETWORK,)):
+            overlaps = (hi is None or start < hi) and (end is None or end >= lo)
+            present[member_id] = present.get(member_id, False) or overlaps
+        return {m for m, here in present.items() if not here}
 
     def _dispute_rows(self, tx: Tx, hi: int | None, member: str | None = None,
                       subtree: list[str] | None = None) -> list[tuple[Any, ...]]:

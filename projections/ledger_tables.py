@@ -32,6 +32,8 @@ CIRCLES = Table(
 )
 CIRCLE_MEMBERS = Table(
     "circle_members",
+    # A member's stints in a circle; and, with circle_id NETWORK, their stints in the
+    # network itself, kept only for members who came back after leaving.
     "circle_id TEXT NOT NULL, member_id TEXT NOT NULL, "
     "admitted_at BIGINT NOT NULL, admitted_position BIGINT NOT NULL, "
     "departed_at BIGINT, departed_position BIGINT",

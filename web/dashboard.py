@@ -12,6 +12,7 @@ bp = Blueprint("dashboard", __name__)
 NEWS = {
     "member.joined": "joined the network",
     "member.left": "left the network",
+    "member.rejoined": "came back to the network",
     "circle.formed": "A new circle was formed:",
     "circle.admitted": "joined",
     "circle.mandate": "was granted a mandate:",

@@ -7,10 +7,10 @@ from uuid import UUID
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from domain.errors import InvalidValue, NotFound, StateConflict
+from domain.errors import InvalidValue, NotASteward, NotFound, StateConflict
 from web.auth import is_steward, member_id, network, sign_in_required
 from web.forms import Form
-from web.schemas import InviteSchema, ProfileSchema
+from web.schemas import InviteSchema, ProfileSchema, WelcomeBackSchema
 
 bp = Blueprint("members", __name__)
 
@@ -24,11 +24,45 @@ def me() -> Response:
 
 @bp.get("/members/<uuid:member_ref>")
 @sign_in_required
-def show(member_ref: UUID) -> str:
+def show(member_ref: UUID) -> tuple[str, int]:
     """Show one member's profile, with their circles and open offers."""
-    member = network().members.get(member_ref)
+    return _page(member_ref)
+
+
+@bp.post("/members/<uuid:member_ref>/rejoin")
+@sign_in_required
+def rejoin(member_ref: UUID) -> Response | tuple[str, int]:
+    """Welcome back a member who left (stewards only)."""
+    if not is_steward():  # before reading the form: a member learns nothing from its errors
+        raise NotASteward("only a steward may welcome back a member who left")
+    form = Form(WelcomeBackSchema(), request.form, prefix="rejoin",
+                fields_for={InvalidValue: "note"})
+    if form.validate():
+        try:
+            ended = network().members.rejoin(member_ref, note=form.data["note"],
+                                             by=member_id())
+        except InvalidValue as error:
+            form.fail(error)
+        else:
+            name = network().members.get(member_ref)["name"]
+            flash(f"Welcome back, {name}: a member again, with their history. Roles are not "
+                  "restored; they sign in with their old password, or with an invitation if "
+                  "they never set one.")
+            if ended:
+                flash(f"They are no longer listed in {', '.join(c['name'] for c in ended)}: "
+                      "admit them again where they should be.")
+            return redirect(url_for("members.show", member_ref=member_ref))
+    return _page(member_ref, rejoin=form)
+
+
+def _page(member_ref: UUID, *, rejoin: Form | None = None) -> tuple[str, int]:
+    members = network().members
+    member = members.get(member_ref)
     card = network().directory.member(member_ref, viewer=str(member_id()))
-    return render_template("members/show.html", member=member, card=card)
+    return render_template(
+        "members/show.html", member=member, card=card, absences=members.absences(member_ref),
+        rejoin_form=rejoin or Form(WelcomeBackSchema(), prefix="rejoin"),
+    ), rejoin.status if rejoin else 200
 
 
 @bp.get("/profile/edit")

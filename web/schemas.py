@@ -63,6 +63,10 @@ class ProfileSchema(FormSchema):
     about = text("about", max_length=2000, required=False)
 
 
+class WelcomeBackSchema(FormSchema):
+    note = text("note", max_length=500, required=False)
+
+
 # Gives
 
 

@@ -13,7 +13,7 @@ def register(cli: click.Group) -> None:
 
 @click.group()
 def member() -> None:
-    """Add members and manage stewards."""
+    """Add members, welcome back those who left, and manage stewards."""
 
 
 @member.command("add")
@@ -39,6 +39,10 @@ def show(member_ref: str) -> None:
         click.echo(f"  business: {m['business'] or '-'}")
         click.echo(f"  roles:    {', '.join(m['roles']) or '-'}")
         click.echo(f"  joined:   {m['joined_at']:%Y-%m-%d}" + ("  (has left)" if m["has_left"] else ""))
+        for away in net.members.absences(m["id"]):
+            back = away["rejoined_at"]
+            click.echo(f"  left:     {away['left_at']:%Y-%m-%d}"
+                       + (f"  rejoined: {back:%Y-%m-%d}" if back else ""))
 
 
 @member.command("grant-steward")
@@ -59,3 +63,21 @@ def revoke_steward(member_ref: str) -> None:
         member_id = resolve_member(net, member_ref)
         net.members.revoke_steward(member_id)
         click.echo(f"{net.members.get(member_id)['name']} is no longer a steward.")
+
+
+@member.command("rejoin")
+@click.argument("member_ref", metavar="EMAIL_OR_ID")
+@click.option("--note", default="", help="A short note, e.g. 'back from a sabbatical'.")
+def rejoin(member_ref: str, note: str) -> None:
+    """Welcome back a member who left: same member, history intact, no roles or circles."""
+    with network() as net:
+        member_id = resolve_member(net, member_ref)
+        ended = net.members.rejoin(member_id, note=note)
+        m = net.members.get(member_id)
+        click.echo(f"Welcome back, {m['name']} <{m['email']}>: a member again.")
+        if ended:
+            names = ", ".join(f"'{c['name']}'" for c in ended)
+            click.echo(f"  No longer listed in {names}: admit them again with "
+                       "'coop circle admit CIRCLE_ID EMAIL'.")
+        click.echo("  Roles are not restored. They sign in with their old password, or "
+                   f"with a link from 'coop member invite {m['email']}' if they never set one.")

@@ -1,15 +1,21 @@
-"""Joining, roles, profiles and leaving."""
+"""Joining, roles, profiles, leaving and coming back."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.utils import get_topic
+
 from coop.application import CoopApplication
 from coop.services.authority import OPERATOR, Authority
+from coop.services.ballot_log import notifications
+from domain.circle import Circle
 from domain.errors import ConcurrentChange, MemberAlreadyJoined, NotAllowed, NotFound
 from domain.member import STEWARD, Member
 from domain.values import member_id_for
+
+CIRCLE_FORMED = (get_topic(Circle.Formed),)
 
 
 class Members:
@@ -22,7 +28,7 @@ class Members:
         self.authority.check_steward(by, "add members")
         member = Member.join(email=email, name=name, business=business, by=by)
         if self.app.exists(member.id):
-            raise MemberAlreadyJoined(f"{member.email} is already a member")
+            self._refuse_second_joining(member.id, member.email)
         if steward:
             member.grant_role(role=STEWARD, by=by)
         try:
@@ -31,6 +37,17 @@ class Members:
             # Someone added the same email in the same instant: it is one member.
             raise MemberAlreadyJoined(f"{member.email} is already a member") from None
         return member.id
+
+    def _refuse_second_joining(self, member_id: UUID, email: str) -> None:
+        """Refuse to add an email twice; one who left is welcomed back instead, so
+        they keep their one id and their history."""
+        absences = self.absences(member_id)
+        if absences and absences[-1]["rejoined_at"] is None:
+            raise MemberAlreadyJoined(
+                f"{email} left the network on {absences[-1]['left_at']:%-d %B %Y}: welcome "
+                f"them back instead of adding them again ('coop member rejoin {email}', "
+                "or 'Welcome back' on their page)")
+        raise MemberAlreadyJoined(f"{email} is already a member")
 
     def id_for_email(self, email: str) -> UUID:
         """Return the id of the member with that email, or NotFound."""
@@ -72,3 +89,56 @@ class Members:
         if member.id != by:
             self.authority.check_steward(by, "record that another member left")
         self.app.change(Member, member.id, "member", lambda m: m.leave(reason=reason, by=by))
+
+    def rejoin(self, member_id: UUID | str, *, note: str = "",
+               by: UUID = OPERATOR) -> list[dict[str, Any]]:
+        """Welcome back a member who left; a steward's act. Return the circles
+        (id and name) whose membership of theirs ended on their return.
+
+        They come back as the same member, their history intact. Their roles are not
+        restored, and neither are their circles: leaving the network leaves a member
+        listed in their circles (inert, and in no electorate), so those memberships
+        end now, in the same transaction, and each circle admits them again when it
+        wants them. Safe to retry after a race: on fresh state it either welcomes them
+        back or says that someone else already did.
+        """
+        self.authority.check_steward(by, "welcome back a member who left")
+        returning = self.authority.member(member_id).id
+
+        def work() -> list[dict[str, Any]]:
+            member = self.authority.member(returning)
+            member.rejoin(note=note, by=by)
+            circles = self._circles_listing(returning)
+            for circle in circles:
+                circle.depart(member_id=returning, by=by)
+            self.app.save(member, *circles)
+            return [{"id": c.id, "name": c.name} for c in circles]
+
+        return self.app.attempt(work, retry=True)
+
+    def absences(self, member_id: UUID | str) -> list[dict[str, Any]]:
+        """Return the member's times away, oldest first: ``left_at`` and
+        ``rejoined_at`` (None while they are still away)."""
+        member = self.authority.member(member_id)
+        away: list[dict[str, Any]] = []
+        for e in self.app.events.get(member.id):
+            if isinstance(e, Member.Left):
+                away.append({"left_at": e.timestamp, "rejoined_at": None})
+            elif isinstance(e, Member.Rejoined) and away:
+                away[-1]["rejoined_at"] = e.timestamp
+        return away
+
+    def _circles_listing(self, member_id: UUID) -> list[Circle]:
+        """Return the circles whose members include ``member_id``.
+
+        No aggregate lists a member's circles, so this reads every circle: the ids
+        from the log's Formed events (one pass over the log), then each circle.
+        Coming back is rare; the read models are not asked because a write must not
+        depend on how far a projector has got.
+        """
+        found = []
+        for notification in notifications(self.app, CIRCLE_FORMED):
+            circle = self.authority.circle(notification.originator_id)
+            if circle.has_member(member_id):
+                found.append(circle)
+        return found

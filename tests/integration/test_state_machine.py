@@ -282,7 +282,7 @@ class CoopMachine(RuleBasedStateMachine):
         if action == "confirm" and ask is not None and ask.is_open and ask.author == by:
             ask.fulfilled_by = give_id
 
-    # Referrals and leaving
+    # Referrals, leaving and coming back
 
     @precondition(lambda self: self.members)
     @rule(f=someone, t=someone, warmth=st.sampled_from(list(WARMTH)))
@@ -349,11 +349,48 @@ class CoopMachine(RuleBasedStateMachine):
     @precondition(lambda self: not any(m.left for m in self.members.values()))
     @rule(m=someone)
     def leave(self, m: int) -> None:
-        member_id = pick(self.members, m)
+        self.leave_as(pick(self.members, m))
+
+    @precondition(lambda self: any(m.left for m in self.members.values()))
+    @rule(m=someone, by_member=sometimes, b=someone)
+    def rejoin(self, m: int, by_member: bool, b: int) -> None:
+        """Welcome back (a steward, or oddly a member) a member who left, or one who
+        has not (refused)."""
+        by = pick(self.members, b) if by_member else OPERATOR  # no member is a steward here
+        self.rejoin_as(pick(self.members, m), by)
+
+    @precondition(lambda self: not any(m.left for m in self.members.values())
+                  and any(c.members for c in self.circles.values()))
+    @rule(c=index, m=someone)
+    def away_and_back(self, c: int, m: int) -> None:
+        """A story in one step: a member of a circle leaves the network and is welcomed
+        back, no longer in the circle."""
+        circles = [circle for circle in self.circles.values() if circle.members]
+        circle = circles[c % len(circles)]
+        member_id = circle.members[m % len(circle.members)]
+        if self.leave_as(member_id) is not REFUSED:
+            self.rejoin_as(member_id, OPERATOR)
+            assert member_id not in circle.members
+
+    def leave_as(self, member_id: UUID) -> Any:
         allowed = self.active(member_id)
-        if self.run(allowed, lambda: self.net.members.leave(member_id, by=member_id),
-                    member_id) is not REFUSED:
+        left = self.run(allowed, lambda: self.net.members.leave(member_id, by=member_id),
+                        member_id)
+        if left is not REFUSED:
             self.members[member_id].left = True
+        return left
+
+    def rejoin_as(self, member_id: UUID, by: UUID) -> None:
+        """Only a steward welcomes back, only one who left; the circles that still
+        list them let them go."""
+        allowed = by == OPERATOR and self.members[member_id].left
+        listing = [c for c, circle in self.circles.items() if member_id in circle.members]
+        if self.run(allowed, lambda: self.net.members.rejoin(member_id, by=by),
+                    member_id, *listing) is REFUSED:
+            return
+        self.members[member_id].left = False
+        for circle_id in listing:
+            self.circles[circle_id].members.remove(member_id)
 
     # Invariants
 

@@ -17,6 +17,8 @@ from web.api.schemas.members import (
     MemberSchema,
     MembersQuery,
     NewMemberSchema,
+    RejoinedMemberSchema,
+    RejoinSchema,
 )
 from web.api.spec import Blueprint
 from web.auth import network
@@ -63,6 +65,22 @@ def add_member(new: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]
 def get_member(id: UUID) -> dict[str, Any]:
     """Return one member."""
     return network().members.get(id)
+
+
+@bp.route("/members/<uuid:id>/rejoin", methods=["POST"])
+@bp.arguments(RejoinSchema)
+@bp.response(200, RejoinedMemberSchema)
+@bp.problems(400, 403, 404, 409, 422)
+def rejoin_member(body: dict[str, Any], id: UUID) -> dict[str, Any]:
+    """Welcome back a member who left (stewards only).
+
+    The same member, history intact; roles are not restored, and the circles that
+    still listed them end their membership (a circle admits them again). Their old
+    password works again; one who never set one needs an invitation.
+    """
+    net = network()
+    ended = net.members.rejoin(id, note=body["note"], by=caller_id())
+    return {**net.members.get(id), "circles_ended": ended}
 
 
 @bp.route("/members/<uuid:id>/invitation", methods=["POST"])

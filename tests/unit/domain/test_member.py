@@ -106,6 +106,7 @@ def test_every_event_carries_by_and_the_clock_time() -> None:
         member.grant_role(role=STEWARD, by=STEWARD_ID)
         member.revoke_role(role=STEWARD, by=STEWARD_ID)
         member.leave(reason="", by=STEWARD_ID)
+        member.rejoin(note="", by=STEWARD_ID)
     events = member.collect_events()
     assert {type(e).__name__ for e in events} == event_names(Member)
     assert all(e.by == STEWARD_ID for e in events)

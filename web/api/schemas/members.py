@@ -25,6 +25,13 @@ class InvitedMemberSchema(MemberSchema):
                        "Shown once: a replay of the request (Idempotency-Key) shows null."})
 
 
+class RejoinedMemberSchema(MemberSchema):
+    circles_ended = fields.List(ref(), required=True, metadata={
+        "description": "The circles that still listed the member while they were away: "
+                       "their membership ended on their return (a circle admits them "
+                       "again)."})
+
+
 class InvitationSchema(Schema):
     member_id = fields.UUID(required=True)
     invitation_url = fields.String(required=True, allow_none=True)
@@ -55,6 +62,10 @@ class MembersQuery(PageQuery):
     search = fields.String(load_default="", validate=[validate.Length(max=100), no_controls],
                            metadata={
         "description": "Words in the name or business."})
+
+
+class RejoinSchema(Body):
+    note = text("note", 500, required=False, example="back from a sabbatical")
 
 
 class NewMemberSchema(Body):
