@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -84,12 +85,26 @@ class AccountStore:
         calls this. Safe to run again, and from several hosts at once."""
         if self.settings.backend == "sqlite":
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            with closing(sqlite3.connect(self.path)) as conn:
-                # WAL lets page views read while a sign-in writes.
-                conn.execute("PRAGMA journal_mode=WAL")
+            self._use_wal()
         done = migrations.upgrade(self)
         self._checked = True
         return done
+
+    def _use_wal(self) -> None:
+        """Put the SQLite file in WAL mode, which lets page views read while a sign-in
+        writes. The switch needs the file to itself and SQLite answers "locked" at
+        once, without waiting, while another ``coop init`` migrates it: so wait here."""
+        deadline = time.monotonic() + MIGRATION_LOCK_SECONDS
+        with closing(sqlite3.connect(self.path)) as conn:
+            while True:
+                try:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    return
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() > deadline:
+                        raise StoreUnavailable(
+                            f"the account store could not be upgraded: {error}") from None
+                    time.sleep(0.05)
 
     def check_version(self) -> None:
         """Refuse (StoreNotInitialised) unless the tables are at this code's version.
