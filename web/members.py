@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from coop.services.leaving import leave as record_leaving
 from domain.errors import InvalidValue, NotASteward, NotFound, StateConflict
 from web.auth import is_steward, member_id, network, sign_in_required
 from web.forms import Form
-from web.schemas import InviteSchema, ProfileSchema, WelcomeBackSchema
+from web.schemas import InviteSchema, LeaveSchema, ProfileSchema, WelcomeBackSchema
 
 bp = Blueprint("members", __name__)
 
@@ -55,14 +56,44 @@ def rejoin(member_ref: UUID) -> Response | tuple[str, int]:
     return _page(member_ref, rejoin=form)
 
 
-def _page(member_ref: UUID, *, rejoin: Form | None = None) -> tuple[str, int]:
+@bp.post("/members/<uuid:member_ref>/leave")
+@sign_in_required
+def leave(member_ref: UUID) -> Response | tuple[str, int]:
+    """Leave the network oneself, or record that another member left (stewards)."""
+    own = member_ref == member_id()
+    if not own and not is_steward():  # before reading the form, as for rejoin
+        raise NotASteward("only a steward may record that another member left")
+    form = Form(LeaveSchema(), request.form, prefix="leave", fields_for={InvalidValue: "reason"})
+    if form.validate():
+        try:
+            gone = record_leaving(network(), member_ref, reason=form.data["reason"],
+                                  by=member_id())
+        except InvalidValue as error:
+            form.fail(error)
+        else:
+            if own:
+                # Their sessions ended with their departure; drop the cookie too, and
+                # show the rest of this page as to anyone signed out.
+                session.clear()
+                g.member = None
+                return render_template("members/left.html", member=gone), 200
+            flash(f"Recorded that {gone['name']} left the network. Their roles, sessions "
+                  "and API tokens have ended; a steward may welcome them back.")
+            return redirect(url_for("members.show", member_ref=member_ref))
+    return _page(member_ref, leave=form)
+
+
+def _page(member_ref: UUID, *, rejoin: Form | None = None,
+          leave: Form | None = None) -> tuple[str, int]:
     members = network().members
     member = members.get(member_ref)
     card = network().directory.member(member_ref, viewer=str(member_id()))
+    failed = rejoin or leave
     return render_template(
         "members/show.html", member=member, card=card, absences=members.absences(member_ref),
         rejoin_form=rejoin or Form(WelcomeBackSchema(), prefix="rejoin"),
-    ), rejoin.status if rejoin else 200
+        leave_form=leave or Form(LeaveSchema(), prefix="leave"),
+    ), failed.status if failed else 200
 
 
 @bp.get("/profile/edit")

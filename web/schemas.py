@@ -67,6 +67,10 @@ class WelcomeBackSchema(FormSchema):
     note = text("note", max_length=500, required=False)
 
 
+class LeaveSchema(FormSchema):
+    reason = text("reason", max_length=500, required=False)
+
+
 # Gives
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from coop.cli.common import network, resolve_member
+from coop.services.authority import OPERATOR
+from coop.services.leaving import leave as record_leaving
 
 
 def register(cli: click.Group) -> None:
@@ -13,7 +15,7 @@ def register(cli: click.Group) -> None:
 
 @click.group()
 def member() -> None:
-    """Add members, welcome back those who left, and manage stewards."""
+    """Add members, record that they left, welcome them back, and manage stewards."""
 
 
 @member.command("add")
@@ -63,6 +65,19 @@ def revoke_steward(member_ref: str) -> None:
         member_id = resolve_member(net, member_ref)
         net.members.revoke_steward(member_id)
         click.echo(f"{net.members.get(member_id)['name']} is no longer a steward.")
+
+
+@member.command("leave")
+@click.argument("member_ref", metavar="EMAIL_OR_ID")
+@click.option("--reason", default="", help="A short reason, e.g. 'moving away'.")
+def leave(member_ref: str, reason: str) -> None:
+    """Record that a member left: their roles, sessions and API tokens end."""
+    with network() as net:
+        m = record_leaving(net, resolve_member(net, member_ref), reason=reason,
+                           by=OPERATOR)
+        click.echo(f"{m['name']} <{m['email']}> has left the network.")
+        click.echo("  Their roles ended, and so did their sessions and API tokens. Welcome "
+                   f"them back with 'coop member rejoin {m['email']}'.")
 
 
 @member.command("rejoin")

@@ -7,12 +7,14 @@ from uuid import UUID
 
 from flask import url_for
 
+from coop.services.leaving import leave as record_leaving
 from web.api import idempotency, paging
 from web.api.auth import caller_id
 from web.api.schemas.common import page_of
 from web.api.schemas.members import (
     InvitationSchema,
     InvitedMemberSchema,
+    LeaveSchema,
     MemberCardSchema,
     MemberSchema,
     MembersQuery,
@@ -65,6 +67,21 @@ def add_member(new: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]
 def get_member(id: UUID) -> dict[str, Any]:
     """Return one member."""
     return network().members.get(id)
+
+
+@bp.route("/members/<uuid:id>/leave", methods=["POST"])
+@bp.arguments(LeaveSchema)
+@bp.response(200, MemberSchema)
+@bp.problems(400, 403, 404, 409, 422)
+def leave_member(body: dict[str, Any], id: UUID) -> dict[str, Any]:
+    """Leave the network (one's own choice), or record that another member left
+    (stewards only).
+
+    Their roles end, and so do their sessions and API tokens (a caller who leaves
+    ends the very token of this request). Their history stays; a steward may
+    welcome them back, and their password works again then.
+    """
+    return record_leaving(network(), id, reason=body["reason"], by=caller_id())
 
 
 @bp.route("/members/<uuid:id>/rejoin", methods=["POST"])

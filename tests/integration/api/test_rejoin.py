@@ -68,12 +68,3 @@ def test_adding_the_email_of_one_who_left_says_to_welcome_them_back(
     assert "left the network on" in body["detail"]
     assert "welcome them back instead of adding them again" in body["detail"]
     assert net.app.last_position() == before
-
-
-def test_tokens_stop_while_away_and_work_again_on_return(api: Caller, net: Network,
-                                                         ids: dict[str, Any]) -> None:
-    # docs/api.md says so: leaving does not delete a member's tokens.
-    carol_left(net, ids)
-    assert_problem(api("carol").get("/me"), 401)
-    api("alice").post(f"/members/{ids['carol']}/rejoin")
-    assert api("carol").get("/me").get_json()["id"] == str(ids["carol"])

@@ -68,6 +68,10 @@ class RejoinSchema(Body):
     note = text("note", 500, required=False, example="back from a sabbatical")
 
 
+class LeaveSchema(Body):
+    reason = text("reason", 500, required=False, example="moving away")
+
+
 class NewMemberSchema(Body):
     email = Cleaned(normalise_email, required=True, openapi={
         "type": "string", "maxLength": 254, "example": "dana@example.org"})
