@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from coop.bootstrap import build
 from coop.config import Settings
-from tests.integration.test_cli import Coop, assert_one_error_line, position, runner
+from tests.integration.test_cli import Coop, assert_one_error_line, position
+from tests.integration.test_cli_leave import coop  # noqa: F401 - the fixture: `coop init` done
 
 
-@pytest.fixture
-def coop(settings: Settings, monkeypatch: pytest.MonkeyPatch,
-         capsys: pytest.CaptureFixture[str]) -> Coop:
-    run = runner(settings, monkeypatch, capsys)
-    assert run("init").code == 0
-    return run
-
-
-def leave(settings: Settings, email: str) -> None:
-    """Record that the member with ``email`` left (no command does this yet)."""
-    net = build(settings)
-    try:
-        member_id = net.members.id_for_email(email)
-        net.members.leave(member_id, reason="moving away", by=member_id)
-    finally:
-        net.close()
+def leave(coop: Coop, email: str) -> None:
+    assert coop("member", "leave", email, "--reason", "moving away").code == 0
 
 
 def test_a_member_who_left_is_welcomed_back(coop: Coop, settings: Settings) -> None:
     ana_id = coop("member", "add", "ana@coop.test", "--name", "Ana", "--steward").out.split()[-1]
     circle = coop("circle", "add", "Riverside").out.split()[-1]
     coop("circle", "admit", circle, "ana@coop.test")
-    leave(settings, "ana@coop.test")
+    leave(coop, "ana@coop.test")
     assert "(has left)" in coop("member", "show", "ana@coop.test").out
 
     welcomed = coop("member", "rejoin", "ANA@coop.test", "--note", "back from abroad")
@@ -65,7 +51,7 @@ def test_a_refusal_is_one_error_line_and_writes_nothing(
         coop: Coop, settings: Settings, args: list[str], code: int, fragment: str) -> None:
     coop("member", "add", "ana@coop.test", "--name", "Ana")
     coop("member", "add", "bo@coop.test", "--name", "Bo")
-    leave(settings, "ana@coop.test")
+    leave(coop, "ana@coop.test")
     before = position(settings)
 
     result = coop(*args)
@@ -77,7 +63,7 @@ def test_a_refusal_is_one_error_line_and_writes_nothing(
 
 def test_adding_again_points_to_rejoin(coop: Coop, settings: Settings) -> None:
     coop("member", "add", "ana@coop.test", "--name", "Ana")
-    leave(settings, "ana@coop.test")
+    leave(coop, "ana@coop.test")
     refused = coop("member", "add", "Ana@coop.test", "--name", "Ana")
     assert_one_error_line(refused, "welcome them back instead of adding them again "
                                    "('coop member rejoin ana@coop.test'")
