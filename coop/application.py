@@ -23,7 +23,7 @@ from coop import transcodings
 from coop.config import ConfigurationError, Settings
 from domain.base import CoopAggregate
 from domain.circle import Circle
-from domain.errors import ConcurrentChange, CoopError, NotFound
+from domain.errors import ConcurrentChange, CoopError, NotFound, first_line
 from domain.member import Member
 
 A = TypeVar("A", bound=CoopAggregate)
@@ -102,11 +102,11 @@ class CoopApplication(Application[UUID]):
             super().__init__(env=settings.event_store_env(create_tables=create_tables))
             self._fail_fast_while_down()
         except _UNREACHABLE as error:
-            raise StoreUnavailable(f"cannot reach the event store: {_first_line(error)}") from None
+            raise StoreUnavailable(f"cannot reach the event store: {first_line(error)}") from None
         except ProgrammingError as error:
             # Creating the tables failed, e.g. the URL's schema does not exist.
             raise ConfigurationError(
-                f"cannot set up the event store: {_first_line(error)}"
+                f"cannot set up the event store: {first_line(error)}"
             ) from None
         if not create_tables:
             try:
@@ -138,7 +138,7 @@ class CoopApplication(Application[UUID]):
                 raise StoreNotInitialised(
                     "the event store has no tables: run 'coop init' first"
                 ) from None
-            raise StoreUnavailable(f"cannot reach the event store: {_first_line(error)}") from None
+            raise StoreUnavailable(f"cannot reach the event store: {first_line(error)}") from None
 
     def _record(self, processing_event: Any) -> Any:
         """Record the events; when the connection broke around the commit, ask the
@@ -176,7 +176,7 @@ class CoopApplication(Application[UUID]):
             saves_made.set(saves_made.get() + 1)
             raise SaveUncertain(
                 "the database went away while this was being saved, so it may or may "
-                f"not have been recorded: check before doing it again ({_first_line(error)})"
+                f"not have been recorded: check before doing it again ({first_line(error)})"
             ) from None
         return bool(found) and found[0].topic == mine.topic and found[0].state == mine.state
 
@@ -189,7 +189,7 @@ class CoopApplication(Application[UUID]):
                 "someone else changed this at the same moment; nothing was saved, try again"
             ) from None
         except (OperationalError, InterfaceError) as error:
-            raise StoreUnavailable(f"the event store is busy or unreachable: {_first_line(error)}") from None
+            raise StoreUnavailable(f"the event store is busy or unreachable: {first_line(error)}") from None
         saves_made.set(saves_made.get() + 1)
         return recordings
 
@@ -204,7 +204,7 @@ class CoopApplication(Application[UUID]):
         except AggregateNotFoundError:
             raise NotFound(f"no {what} with id '{key}'") from None
         except (OperationalError, InterfaceError) as error:
-            raise StoreUnavailable(f"the event store is busy or unreachable: {_first_line(error)}") from None
+            raise StoreUnavailable(f"the event store is busy or unreachable: {first_line(error)}") from None
         if not isinstance(aggregate, kind):
             raise NotFound(f"no {what} with id '{key}'")
         return aggregate
@@ -241,7 +241,3 @@ class CoopApplication(Application[UUID]):
     def last_position(self) -> int:
         """Return the position of the newest event in the log (0 when empty)."""
         return self.recorder.max_notification_id() or 0
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]

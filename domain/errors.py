@@ -156,3 +156,9 @@ class ProposalStateConflict(StateConflict):
 
 class VotingClosed(StateConflict):
     pass
+
+
+def first_line(error: BaseException) -> str:
+    """Return the first line of ``error``'s message (its type's name when it has none):
+    what a person is shown of a driver's error, which may run to several lines."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

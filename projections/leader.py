@@ -22,10 +22,16 @@ from typing import Any
 from projections.store import StoreParams
 
 
-def lock_key(namespace: str, name: str) -> int:
-    """Return a signed 64-bit advisory-lock key for ``name`` within ``namespace``."""
-    digest = hashlib.sha256(f"coop-projector:{namespace}:{name}".encode()).digest()
+def advisory_key(label: str) -> int:
+    """Return the signed 64-bit PostgreSQL advisory-lock key for ``label``: every lock
+    Coop takes (a projection, ``coop init``, a migration) is named by a label."""
+    digest = hashlib.sha256(label.encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def lock_key(namespace: str, name: str) -> int:
+    """Return the advisory-lock key for projection ``name`` within ``namespace``."""
+    return advisory_key(f"coop-projector:{namespace}:{name}")
 
 
 class Leadership:

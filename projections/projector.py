@@ -19,7 +19,7 @@ from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 
-from domain.errors import CoopError, NotFound
+from domain.errors import CoopError, NotFound, first_line
 from projections.base import Positioned, Projection, now_micros
 from projections.store import ReadModelsNotInitialised, ReadModelsUnavailable, ReadModelStore, Tx
 
@@ -152,8 +152,7 @@ class Projector:
         try:
             return read()
         except (OperationalError, InterfaceError) as error:
-            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            raise ReadModelsUnavailable(f"the event store is busy or unreachable: {first}") from None
+            raise ReadModelsUnavailable(f"the event store is busy or unreachable: {first_line(error)}") from None
 
     # -- tracking -----------------------------------------------------------------
     def tracking(self, projection: Projection, tx: Tx | None = None,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from domain.errors import CoopError
+from domain.errors import CoopError, first_line
 from projections.pg_copy import COPY_FROM, copyable, copy_rows
 
 TABLE_PREFIX = "rm_"
@@ -254,8 +254,8 @@ class ReadModelStore:
             return error
         if self.dialect == "sqlite" and not isinstance(error, sqlite3.OperationalError):
             return error
-        first = (text.strip().splitlines() or [type(error).__name__])[0]
-        return ReadModelsUnavailable(f"the read models are busy or unreachable: {first}")
+        return ReadModelsUnavailable(
+            f"the read models are busy or unreachable: {first_line(error)}")
 
     def is_transient(self, error: BaseException) -> bool:
         """Return whether ``error`` is the database going away or busy, not a bug."""

@@ -10,7 +10,6 @@ the epoch (UTC), so one set of statements serves both backends.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 import time
@@ -22,6 +21,8 @@ from typing import Any
 from coop.accounts import migrations
 from coop.application import StoreNotInitialised, StoreUnavailable
 from coop.config import Settings
+from domain.errors import first_line
+from projections.leader import advisory_key
 
 ACCOUNTS_FILE = "accounts.sqlite"
 # "migrations" records which versions of these tables were applied (migrations.py).
@@ -150,9 +151,8 @@ class AccountStore:
                     cur.run("SELECT pg_advisory_xact_lock(?)", [self._migration_lock_key()])
                     yield cur
             except psycopg.Error as error:
-                first = (str(error).strip().splitlines() or [type(error).__name__])[0]
                 raise StoreUnavailable(
-                    f"the account store could not be upgraded: {first}") from None
+                    f"the account store could not be upgraded: {first_line(error)}") from None
             return
         # Python's sqlite3 commits before DDL of its own accord unless it is told
         # nothing: isolation_level=None and an explicit BEGIN IMMEDIATE, which also
@@ -174,8 +174,7 @@ class AccountStore:
     def _migration_lock_key(self) -> int:
         """Return a signed 64-bit advisory-lock key, one per PostgreSQL schema."""
         schema = self.settings.postgres_params()["schema"] or "public"
-        digest = hashlib.sha256(f"coop-accounts-migrations:{schema}".encode()).digest()
-        return int.from_bytes(digest[:8], "big", signed=True)
+        return advisory_key(f"coop-accounts-migrations:{schema}")
 
     @contextmanager
     def _sqlite(self) -> Iterator[Cursor]:
@@ -202,8 +201,7 @@ class AccountStore:
             raise StoreNotInitialised(NOT_INITIALISED) from None
         except (psycopg.OperationalError, PoolTimeout) as error:
             self._drop_broken()
-            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            raise StoreUnavailable(f"the account store is busy or unreachable: {first}") from None
+            raise StoreUnavailable(f"the account store is busy or unreachable: {first_line(error)}") from None
 
     def _connection_pool(self) -> Any:
         # Opened on first use: most command-line commands never touch accounts.

@@ -18,7 +18,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError
 
 from coop.bootstrap import Network
 from coop.cli.common import network
-from domain.errors import CoopError
+from domain.errors import CoopError, first_line
 from projections.leader import Leadership
 from projections.notify import Wakeup
 
@@ -94,8 +94,7 @@ def _close_due_proposals(net: Network) -> None:
     except (CoopError, OperationalError, InterfaceError) as error:
         # The store is busy or down (finding the open proposals reads the log itself,
         # so a restart surfaces as the library's own error): the next poll tries again.
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        _report(f"closing due proposals: {first}")
+        _report(f"closing due proposals: {first_line(error)}")
         return
     for proposal in done["closed"]:
         _report(f"closed proposal '{proposal['title']}': {proposal['outcome']}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager
@@ -15,6 +14,8 @@ from coop.application import StoreUnavailable
 from coop.bootstrap import Network, build
 from coop.cli.projections import no_garbage_collection
 from coop.config import Settings
+from domain.errors import first_line
+from projections.leader import advisory_key
 from projections.projector import ProjectionOutdated, outdated
 
 # How long a second ``coop init`` waits for the first (which may be rebuilding a
@@ -111,17 +112,14 @@ def _advisory_lock(settings: Settings) -> AbstractContextManager[Any]:
                                user=p["user"], password=p["password"] or None,
                                connect_timeout=5, autocommit=True)
     except psycopg.OperationalError as error:
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise StoreUnavailable(f"cannot reach the database: {first}") from None
-    digest = hashlib.sha256(f"coop-init:{p['schema'] or 'public'}".encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
+        raise StoreUnavailable(f"cannot reach the database: {first_line(error)}") from None
+    key = advisory_key(f"coop-init:{p['schema'] or 'public'}")
     try:
         _take_turn(lambda: bool(
             conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]))
     except psycopg.OperationalError as error:
         conn.close()
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise StoreUnavailable(f"cannot reach the database: {first}") from None
+        raise StoreUnavailable(f"cannot reach the database: {first_line(error)}") from None
     except BaseException:
         conn.close()
         raise
